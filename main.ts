@@ -1,9 +1,13 @@
 /**
  * entra-obo-mcp: an MCP server that calls Microsoft Graph on behalf of the signed-in Entra ID user.
  *
- * Subcommands: `serve` (default), `setup`, `doctor`, `demo`, `emulator`. Run with `--help` for details.
+ * As a program: `entra-obo-mcp [serve|setup|doctor|demo|emulator] [options]` (`serve` is the default).
+ * As a module: the default export `{ fetch }` serves the MCP endpoint, for `deno serve main.ts` and
+ * Deno Deploy, configured from the environment.
  */
-import { runEmulatorCommand } from "./src/emulator/cli.ts";
+import { runEmulatorCommand } from "./src/cli/emulator_command.ts";
+import { runServeCommand } from "./src/cli/serve_command.ts";
+import { createLazyFetch } from "./src/http/lazy_app.ts";
 import { VERSION } from "./src/version.ts";
 
 const USAGE = `entra-obo-mcp ${VERSION}
@@ -35,9 +39,10 @@ export async function main(args: string[]): Promise<number> {
   const command = first === undefined || first.startsWith("-") ? "serve" : first;
   const commandArgs = command === first ? rest : args;
   switch (command) {
+    case "serve":
+      return await runServeCommand(commandArgs);
     case "emulator":
       return await runEmulatorCommand(commandArgs);
-    case "serve":
     case "setup":
     case "doctor":
     case "demo":
@@ -49,7 +54,17 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+const declarative = { fetch: createLazyFetch() };
+
+/** `deno serve main.ts` / Deno Deploy entry point. */
+export default declarative satisfies Deno.ServeDefaultExport;
+
+// `deno serve` and `deno run` look the same from inside (import.meta.main is true for both), so the
+// command line runs when it was given a command or is the compiled binary; a bare `deno serve main.ts`
+// (or Deno Deploy) gets the declarative server only.
+if (import.meta.main && (Deno.args.length > 0 || Deno.build.standalone)) {
+  // Without its `fetch`, Deno neither serves the export nor warns "did you mean deno serve?".
+  delete (declarative as { fetch?: unknown }).fetch;
   try {
     Deno.exitCode = await main(Deno.args);
   } catch (error) {

@@ -42,11 +42,15 @@ export interface AuthorizationCodeGrant extends SignInFacts {
   resource?: string;
   expiresAtMs: number;
   redeemed: boolean;
+  /** The redirect URI is a public-client (mobile/desktop or SPA) one: redemption needs no client credential. */
+  publicClient: boolean;
 }
 
 /** An issued refresh token. */
 export interface RefreshTokenGrant extends SignInFacts {
   expiresAtMs: number;
+  /** Issued to an authenticated (confidential) client: redeeming it requires client authentication again. */
+  confidential: boolean;
 }
 
 /** A pending device authorization (RFC 8628). */

@@ -236,6 +236,58 @@ export const AADSTS: Readonly<Record<number, AadstsDefinition>> = {
     status: 400,
     message: "The resource parameter provided in the request doesn't match with the requested scopes.",
   },
+  // Codes below were added for the authorize, token and device-code endpoints (identity flows).
+  50048: {
+    error: "invalid_client",
+    status: 401,
+    message: "Subject mismatches Issuer claim in the client assertion for application '{appId}'.",
+  },
+  70005: {
+    error: "unsupported_response_type",
+    status: 400,
+    message: "response_type '{responseType}' is not enabled for the application.",
+  },
+  90100: {
+    error: "invalid_request",
+    status: 400,
+    message: "{parameter} parameter is empty or not valid.",
+  },
+  501491: {
+    error: "invalid_request",
+    status: 400,
+    message: "Invalid size of Code_Challenge parameter.",
+  },
+  700025: {
+    error: "invalid_client",
+    status: 401,
+    message: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+  },
+  1002012: {
+    error: "invalid_scope",
+    status: 400,
+    message:
+      "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).",
+  },
+  7000114: {
+    error: "invalid_grant",
+    status: 400,
+    message: "Application '{appId}'({appName}) is not allowed to make application on-behalf-of calls.",
+  },
+  7000229: {
+    error: "invalid_client",
+    status: 401,
+    message: "The client application {appId} is missing service principal in the tenant {tenant}.",
+  },
+  9002313: {
+    error: "invalid_grant",
+    status: 400,
+    message: "Invalid request. Request is malformed or invalid.",
+  },
+  9002325: {
+    error: "invalid_request",
+    status: 400,
+    message: "Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
+  },
 };
 
 /** Fields of an Entra error body. */

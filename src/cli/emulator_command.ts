@@ -1,6 +1,7 @@
 /** `entra-obo-mcp emulator`: runs the Entra ID + Graph emulator until interrupted. */
 import { parseArgs } from "node:util";
-import { startEmulator } from "./mod.ts";
+import { startEmulator } from "../emulator/mod.ts";
+import { waitForSignal } from "./signals.ts";
 
 /** Usage text for the emulator command. */
 export const EMULATOR_USAGE =
@@ -60,19 +61,4 @@ export async function runEmulatorCommand(args: string[]): Promise<number> {
   await waitForSignal();
   await emulator.close();
   return 0;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-export function waitForSignal(): Promise<Deno.Signal> {
-  return new Promise((resolve) => {
-    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-    const handlers = signals.map((signal) => {
-      const handler = () => {
-        signals.forEach((s, i) => Deno.removeSignalListener(s, handlers[i]));
-        resolve(signal);
-      };
-      Deno.addSignalListener(signal, handler);
-      return handler;
-    });
-  });
 }

@@ -1,0 +1,57 @@
+/**
+ * A bounded map with least-recently-used eviction and per-entry expiry. Memory stays bounded by
+ * `maxEntries` whatever the traffic; expired entries are dropped when touched or evicted first as oldest.
+ */
+export class ExpiringLruCache<V> {
+  readonly #entries = new Map<string, { value: V; expiresAtMs: number }>();
+  readonly #maxEntries: number;
+
+  /** Creates a cache holding at most `maxEntries` entries. */
+  constructor(maxEntries: number) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError("maxEntries must be a positive integer");
+    }
+    this.#maxEntries = maxEntries;
+  }
+
+  /** Number of entries held (including expired ones not yet touched). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The value for `key` if present and not expired at `nowMs`; marks it most recently used. */
+  get(key: string, nowMs: number = Date.now()): V | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (entry.expiresAtMs <= nowMs) return undefined;
+    this.#entries.set(key, entry);
+    return entry.value;
+  }
+
+  /** Stores `value` until `expiresAtMs`, evicting the least recently used entry when full. */
+  set(key: string, value: V, expiresAtMs: number): void {
+    this.#entries.delete(key);
+    while (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value!;
+      this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, { value, expiresAtMs });
+  }
+
+  /** Removes `key`. */
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+/** base64url SHA-256 of a string: how tokens are identified in caches without keeping them as keys. */
+export async function sha256Base64Url(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return new Uint8Array(digest).toBase64({ alphabet: "base64url", omitPadding: true });
+}
