@@ -5,6 +5,7 @@
  * As a module: the default export `{ fetch }` serves the MCP endpoint, for `deno serve main.ts` and
  * Deno Deploy, configured from the environment.
  */
+import { runDemoCommand } from "./src/cli/demo_command.ts";
 import { runEmulatorCommand } from "./src/cli/emulator_command.ts";
 import { runServeCommand } from "./src/cli/serve_command.ts";
 import { createLazyFetch } from "./src/http/lazy_app.ts";
@@ -43,9 +44,10 @@ export async function main(args: string[]): Promise<number> {
       return await runServeCommand(commandArgs);
     case "emulator":
       return await runEmulatorCommand(commandArgs);
+    case "demo":
+      return await runDemoCommand(commandArgs);
     case "setup":
     case "doctor":
-    case "demo":
       console.error(`entra-obo-mcp: "${command}" is not available yet in this build`);
       return 2;
     default:
