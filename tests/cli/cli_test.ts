@@ -106,7 +106,7 @@ Deno.test("demo: following its printed instructions gets 'Hello, <name>!'", asyn
   await child.stdoutLine(/^Press Ctrl\+C to stop\.$/);
   const text = child.output().stdout.join("\n");
   const token = text.match(/^TOKEN=(\S+)$/m)![1];
-  const mcpUrl = text.match(/^  MCP server\s+(\S+)$/m)![1];
+  const mcpUrl = text.match(/^ {2}MCP server\s+(\S+)$/m)![1];
   const user = text.match(/A bearer token for (.+) \(/)![1];
   const body = text.match(/-d '(.+)'$/m)![1];
   const response = await fetch(mcpUrl, {
