@@ -56,6 +56,7 @@ export class GraphClient {
     const response = await fetchWithRetry(`${this.#options.baseUrl}${path}`, {
       headers: { authorization: `Bearer ${token}`, accept: "application/json" },
     }, {
+      service: "Microsoft Graph",
       timeoutMs: this.#options.timeoutMs,
       onRetry: (info) => this.#options.logger.warn("graph retry", { ...info, upstream: "graph" }),
     });

@@ -12,7 +12,9 @@ import { GraphClient } from "../graph/graph_client.ts";
 import { ServerHealth } from "../health/server_health.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { createMcpServer, McpServerPool } from "../mcp/server.ts";
+import { adminConsentUrl } from "../mcp/tool_failures.ts";
 import { type ClientCredential, createClientCredential } from "../obo/client_credential.ts";
+import { FailureMemory } from "../obo/failure_memory.ts";
 import { GraphTokenProvider } from "../obo/graph_token_provider.ts";
 import { exchangeOnBehalfOf } from "../obo/obo_client.ts";
 import { handleMcpRequest, type McpOutcome } from "./mcp_endpoint.ts";
@@ -45,6 +47,8 @@ export interface AppParts {
 /** Options for {@linkcode createApp}. */
 export interface AppOptions {
   logger?: Logger;
+  /** How long app-wide OBO failures (consent, credential) are remembered (default 30 s). */
+  failureMemoryMs?: number;
 }
 
 const PRM_PATHS = new Set([
@@ -72,8 +76,26 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   const credential = await createClientCredential(config.credential, { clientId: config.clientId });
   const health = new ServerHealth();
   const scope = graphScope(config);
+  const failures = new FailureMemory({
+    ttlMs: options.failureMemoryMs ?? 30_000,
+    onIncident: (error) => {
+      const fields = { aadsts: error.aadsts, error: error.error, description: error.message };
+      if (error.aadsts === 65001) {
+        logger.warn("admin consent for Microsoft Graph is missing", {
+          ...fields,
+          admin_consent_url: adminConsentUrl(config),
+        });
+      } else {
+        logger.error("Entra ID rejected the server's credential", {
+          ...fields,
+          credential: config.credential.kind,
+        });
+      }
+    },
+  });
   const tokens = new GraphTokenProvider({
     scope,
+    failures,
     maxEntries: config.graphTokenCacheMax,
     exchange: (assertion) => exchangeOnBehalfOf(assertion, { config, credential, logger, scope }),
   });

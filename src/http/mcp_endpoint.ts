@@ -96,10 +96,15 @@ export async function handleMcpRequest(
     authInfo: toAuthInfo(context, mcpResourceUrl(config)),
   });
   if (context.challenge) {
-    // A tool found that Entra needs the user to sign in again: answer like an authentication failure.
-    await response.body?.cancel();
+    // A tool found that Entra needs the user to sign in again: answer 401 with the challenge so a capable
+    // client can re-authenticate or step up, and keep the JSON-RPC body so the tool's explanation still
+    // reaches clients (and gateways that pass responses through) that cannot.
+    const challenged = challengeResponse(context.challenge, config);
     outcome.outcome = `challenge_${context.challenge.code}`;
-    return withHeaders(challengeResponse(context.challenge, config), cors);
+    return withHeaders(
+      new Response(await response.text(), { status: challenged.status, headers: challenged.headers }),
+      cors,
+    );
   }
   outcome.outcome = response.ok ? "ok" : `status_${response.status}`;
   return withHeaders(response, cors);

@@ -61,7 +61,8 @@ function describe(
     const code = error.aadsts;
     const fields = { aadsts: code, error: error.error, suberror: error.suberror, status: error.status };
     if (code === 65001 || error.suberror === "consent_required") {
-      logger.warn("obo failed: admin consent missing", { ...fields, description: error.message });
+      // Logged once per incident by the OBO failure memory; per call only at debug level.
+      logger.debug("obo failed: admin consent missing", fields);
       return `Microsoft Graph access needs admin consent for this server's app registration (AADSTS65001). ` +
         `An administrator can grant it here: ${adminConsentUrl(config)}`;
     }
@@ -86,7 +87,7 @@ function describe(
     if (error.error === "invalid_client" || (code !== undefined && CREDENTIAL_CODES.has(code))) {
       const detail = `AADSTS${code ?? "?"} ${error.error}`;
       health.credentialRejected(detail);
-      logger.error("obo failed: server credential rejected", { ...fields, description: error.message });
+      logger.debug("obo failed: server credential rejected", fields);
       return `The MCP server is misconfigured: Microsoft Entra ID rejected its own credentials (${detail}). ` +
         `An administrator must fix the server's client secret, certificate or app registration.`;
     }
@@ -117,10 +118,9 @@ function describe(
   }
   if (error instanceof UpstreamUnreachableError) {
     logger.warn("upstream unreachable", { error: error.message, timed_out: error.timedOut });
-    return `${error.timedOut ? "Timed out waiting for" : "Could not reach"} ${
-      error.message.split(":")[0]
-    }; ` +
-      `try again shortly.`;
+    return `${
+      error.timedOut ? "Timed out waiting for" : "Could not reach"
+    } ${error.service}; try again shortly.`;
   }
   logger.error("tool failed unexpectedly", { error: error instanceof Error ? error.message : String(error) });
   return "The tool failed unexpectedly; the server log has the details.";

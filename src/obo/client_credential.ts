@@ -25,6 +25,10 @@ export async function createClientCredential(
     case "certificate":
       return await certificateCredential(config.certificatePath, options.clientId);
     case "federated":
+      // Fail at start-up, not on the first tool call, when the platform has not mounted the token.
+      await Deno.stat(config.tokenFile).catch((error) => {
+        throw new Error(`AZURE_FEDERATED_TOKEN_FILE ${config.tokenFile} cannot be read: ${error.message}`);
+      });
       return {
         kind: "federated",
         formParameters: async () => ({

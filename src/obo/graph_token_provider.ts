@@ -5,6 +5,7 @@
  * assertion cost one OBO exchange.
  */
 import { ExpiringLruCache, sha256Base64Url } from "../cache/expiring_lru.ts";
+import type { FailureMemory } from "./failure_memory.ts";
 import type { OboResult } from "./obo_client.ts";
 
 /** MSAL renews a cached token when it has less than this left. */
@@ -18,8 +19,10 @@ export interface GraphTokenProviderOptions {
   exchange: (assertion: string) => Promise<OboResult>;
   /** Maximum cached tokens. */
   maxEntries: number;
-  /** Called with `hit`/`miss`/`shared` for every request, for logs and metrics. */
-  onLookup?: (outcome: "hit" | "miss" | "shared") => void;
+  /** Called with `hit`/`miss`/`shared`/`remembered_failure` for every request, for logs and metrics. */
+  onLookup?: (outcome: "hit" | "miss" | "shared" | "remembered_failure") => void;
+  /** App-wide failures (consent, credential) remembered briefly instead of retried on every call. */
+  failures?: FailureMemory;
 }
 
 /** A cached, deduplicating source of Graph tokens. */
@@ -51,6 +54,11 @@ export class GraphTokenProvider {
       this.#options.onLookup?.("shared");
       return await pending;
     }
+    const remembered = this.#options.failures?.recall();
+    if (remembered) {
+      this.#options.onLookup?.("remembered_failure");
+      throw remembered;
+    }
     this.#options.onLookup?.("miss");
     const exchange = this.#exchange(key, assertion);
     this.#inflight.set(key, exchange);
@@ -72,7 +80,14 @@ export class GraphTokenProvider {
 
   async #exchange(key: string, assertion: string): Promise<string> {
     const requestedAt = Date.now();
-    const result = await this.#options.exchange(assertion);
+    let result: OboResult;
+    try {
+      result = await this.#options.exchange(assertion);
+    } catch (error) {
+      this.#options.failures?.remember(error);
+      throw error;
+    }
+    this.#options.failures?.clear();
     const reusableUntil = requestedAt + result.expiresIn * 1000 - RENEWAL_OFFSET_MS;
     if (reusableUntil > Date.now()) this.#cache.set(key, result.accessToken, reusableUntil);
     return result.accessToken;

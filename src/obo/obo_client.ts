@@ -43,6 +43,7 @@ export async function exchangeOnBehalfOf(assertion: string, options: OboRequestO
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
     body,
   }, {
+    service: "Microsoft Entra ID",
     timeoutMs: config.upstreamTimeoutMs,
     onRetry: (info) => options.logger.warn("obo retry", { ...info, upstream: "entra" }),
   });

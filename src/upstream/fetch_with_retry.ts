@@ -5,6 +5,8 @@
 
 /** Options for {@linkcode fetchWithRetry}. */
 export interface RetryOptions {
+  /** Who is being called, for messages ("Microsoft Graph", "Microsoft Entra ID"). */
+  service: string;
   /** Timeout of each attempt. */
   timeoutMs: number;
   /** Attempts in all, the first included (default 3). */
@@ -19,12 +21,15 @@ export interface RetryOptions {
 
 /** The upstream did not answer within the timeout, or the connection failed, on every attempt. */
 export class UpstreamUnreachableError extends Error {
+  /** The service that did not answer. */
+  readonly service: string;
   /** True when the last attempt timed out (rather than failed to connect). */
   readonly timedOut: boolean;
 
-  constructor(message: string, options: { timedOut: boolean; cause?: unknown }) {
+  constructor(message: string, options: { service: string; timedOut: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = "UpstreamUnreachableError";
+    this.service = options.service;
     this.timedOut = options.timedOut;
   }
 }
@@ -58,7 +63,11 @@ export async function fetchWithRetry(
       const timedOut = error instanceof DOMException && error.name === "TimeoutError";
       const reason = timedOut ? `no answer within ${options.timeoutMs} ms` : (error as Error).message;
       if (attempt >= maxAttempts) {
-        throw new UpstreamUnreachableError(`${new URL(url).host}: ${reason}`, { timedOut, cause: error });
+        throw new UpstreamUnreachableError(`${options.service} (${new URL(url).host}): ${reason}`, {
+          service: options.service,
+          timedOut,
+          cause: error,
+        });
       }
       const delayMs = backoff(attempt, options.baseDelayMs ?? 250, maxDelayMs);
       options.onRetry?.({ attempt, delayMs, error: reason });

@@ -79,6 +79,7 @@ export async function signIn(
   emulator: EmulatorHandle,
   discovery: GatewayDiscovery,
   userPrincipalName: string,
+  extraParameters: Record<string, string> = {},
 ): Promise<GatewayTokens> {
   const verifier = crypto.getRandomValues(new Uint8Array(32)).toBase64({
     alphabet: "base64url",
@@ -99,6 +100,7 @@ export async function signIn(
     code_challenge_method: "S256",
     access_type: "offline",
     login_hint: userPrincipalName,
+    ...extraParameters,
   }).toString();
   const redirect = await fetch(authorize, { redirect: "manual" });
   await redirect.body?.cancel();
@@ -157,4 +159,10 @@ export async function refresh(
 /** The emulator's request counters. */
 export async function emulatorStats(emulator: EmulatorHandle): Promise<Record<string, number>> {
   return (await (await fetch(`${emulator.url}/_emulator/stats`)).json()).requests;
+}
+
+/** Discovers the server and signs the `userIndex`-th demo user in: the token a gateway would send. */
+export async function gatewayToken(emulator: EmulatorHandle, mcpUrl: string, userIndex = 0): Promise<string> {
+  const discovery = await discover(mcpUrl);
+  return (await signIn(emulator, discovery, emulator.config.users[userIndex].userPrincipalName)).accessToken;
 }

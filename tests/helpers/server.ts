@@ -1,7 +1,7 @@
 /** Starts the MCP server on a loopback port, configured against a running emulator. */
 import { loadConfig, type ServerConfig } from "../../src/config/mod.ts";
 import type { EmulatorHandle } from "../../src/emulator/mod.ts";
-import { type App, createApp } from "../../src/http/app.ts";
+import { type App, type AppOptions, createApp } from "../../src/http/app.ts";
 import { createLogger } from "../../src/log/logger.ts";
 
 /** A running server for a test. */
@@ -20,6 +20,7 @@ export interface TestServer {
 export async function startTestServer(
   emulator: EmulatorHandle,
   env: Record<string, string> = {},
+  options: Omit<AppOptions, "logger"> = {},
 ): Promise<TestServer> {
   const ready: { app?: App } = {};
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
@@ -42,8 +43,14 @@ export async function startTestServer(
     ...env,
   });
   const logs: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ level: "debug", write: (line) => logs.push(JSON.parse(line)) });
-  const app = await createApp(config, { logger });
+  const logger = createLogger({ level: config.logLevel, write: (line) => logs.push(JSON.parse(line)) });
+  let app: App;
+  try {
+    app = await createApp(config, { ...options, logger });
+  } catch (error) {
+    await server.shutdown();
+    throw error;
+  }
   ready.app = app;
   const close = async () => {
     await server.shutdown();
