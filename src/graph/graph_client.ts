@@ -1,5 +1,6 @@
 /** The Microsoft Graph calls the tools make, as plain `fetch` requests to `GRAPH_BASE_URL`. */
 import type { Logger } from "../log/logger.ts";
+import { inSpan } from "../telemetry/mod.ts";
 import { fetchWithRetry, retryAfterSeconds } from "../upstream/fetch_with_retry.ts";
 import { GraphApiError } from "./errors.ts";
 
@@ -34,22 +35,24 @@ export class GraphClient {
   }
 
   /** `GET /v1.0/me`. */
-  async getMe(token: string): Promise<GraphUser> {
-    return await this.#get<GraphUser>("/v1.0/me?$select=id,displayName,userPrincipalName,mail", token);
+  getMe(token: string): Promise<GraphUser> {
+    return inSpan("graph.get_me", { "graph.path": "/v1.0/me" }, () => {
+      return this.#get<GraphUser>("/v1.0/me?$select=id,displayName,userPrincipalName,mail", token);
+    });
   }
 
   /** The newest `top` messages of the Junk Email folder. */
-  async listJunkEmails(token: string, top: number): Promise<GraphMessage[]> {
-    const query = new URLSearchParams({
-      $top: String(top),
-      $select: "subject,from,receivedDateTime",
-      $orderby: "receivedDateTime desc",
+  listJunkEmails(token: string, top: number): Promise<GraphMessage[]> {
+    const path = "/v1.0/me/mailFolders/junkemail/messages";
+    return inSpan("graph.list_junk_emails", { "graph.path": path, "graph.top": top }, async () => {
+      const query = new URLSearchParams({
+        $top: String(top),
+        $select: "subject,from,receivedDateTime",
+        $orderby: "receivedDateTime desc",
+      });
+      const page = await this.#get<{ value: GraphMessage[] }>(`${path}?${query}`, token);
+      return Array.isArray(page.value) ? page.value : [];
     });
-    const page = await this.#get<{ value: GraphMessage[] }>(
-      `/v1.0/me/mailFolders/junkemail/messages?${query}`,
-      token,
-    );
-    return Array.isArray(page.value) ? page.value : [];
   }
 
   async #get<T>(path: string, token: string): Promise<T> {

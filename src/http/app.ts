@@ -19,6 +19,7 @@ import { GraphTokenProvider } from "../obo/graph_token_provider.ts";
 import { exchangeOnBehalfOf } from "../obo/obo_client.ts";
 import { handleMcpRequest, type McpOutcome } from "./mcp_endpoint.ts";
 import { hostAllowed } from "./request_guards.ts";
+import { annotateActiveSpan } from "../telemetry/mod.ts";
 import { json } from "./responses.ts";
 
 /** A running application. */
@@ -153,6 +154,11 @@ async function route(request: Request, parts: AppParts): Promise<Response> {
     response = json({ error: "server_error" }, { status: 500 });
   }
   response.headers.set("x-request-id", requestId);
+  annotateActiveSpan({
+    "entra_obo_mcp.request_id": requestId,
+    "entra_obo_mcp.outcome": outcome.outcome,
+    ...(outcome.userHash ? { "enduser.hash": outcome.userHash } : {}),
+  });
   logger.info("request", {
     request_id: requestId,
     method: request.method,

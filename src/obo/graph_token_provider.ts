@@ -5,6 +5,7 @@
  * assertion cost one OBO exchange.
  */
 import { ExpiringLruCache, sha256Base64Url } from "../cache/expiring_lru.ts";
+import { inSpan, oboCacheLookups } from "../telemetry/mod.ts";
 import type { FailureMemory } from "./failure_memory.ts";
 import type { OboResult } from "./obo_client.ts";
 
@@ -42,31 +43,38 @@ export class GraphTokenProvider {
   }
 
   /** A Graph token for the caller whose access token is `assertion`. */
-  async getToken(assertion: string): Promise<string> {
-    const key = await this.#key(assertion);
-    const cached = this.#cache.get(key);
-    if (cached) {
-      this.#options.onLookup?.("hit");
-      return cached;
-    }
-    const pending = this.#inflight.get(key);
-    if (pending) {
-      this.#options.onLookup?.("shared");
-      return await pending;
-    }
-    const remembered = this.#options.failures?.recall();
-    if (remembered) {
-      this.#options.onLookup?.("remembered_failure");
-      throw remembered;
-    }
-    this.#options.onLookup?.("miss");
-    const exchange = this.#exchange(key, assertion);
-    this.#inflight.set(key, exchange);
-    try {
-      return await exchange;
-    } finally {
-      this.#inflight.delete(key);
-    }
+  getToken(assertion: string): Promise<string> {
+    return inSpan("obo.get_token", {}, async (span) => {
+      const outcome = (value: "hit" | "miss" | "shared" | "remembered_failure") => {
+        span.setAttribute("obo.cache", value);
+        oboCacheLookups.add(1, { outcome: value });
+        this.#options.onLookup?.(value);
+      };
+      const key = await this.#key(assertion);
+      const cached = this.#cache.get(key);
+      if (cached) {
+        outcome("hit");
+        return cached;
+      }
+      const pending = this.#inflight.get(key);
+      if (pending) {
+        outcome("shared");
+        return await pending;
+      }
+      const remembered = this.#options.failures?.recall();
+      if (remembered) {
+        outcome("remembered_failure");
+        throw remembered;
+      }
+      outcome("miss");
+      const exchange = this.#exchange(key, assertion);
+      this.#inflight.set(key, exchange);
+      try {
+        return await exchange;
+      } finally {
+        this.#inflight.delete(key);
+      }
+    });
   }
 
   /** Forgets the cached token for `assertion` (e.g. after Graph rejected it with 401). */

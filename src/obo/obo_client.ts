@@ -4,6 +4,7 @@
  */
 import type { ServerConfig } from "../config/mod.ts";
 import type { Logger } from "../log/logger.ts";
+import { inSpan, oboExchanges } from "../telemetry/mod.ts";
 import { fetchWithRetry, retryAfterSeconds } from "../upstream/fetch_with_retry.ts";
 import type { ClientCredential } from "./client_credential.ts";
 import { OboError } from "./errors.ts";
@@ -27,7 +28,24 @@ export interface OboRequestOptions {
 }
 
 /** Exchanges `assertion` for a token for `options.scope`. Throws {@linkcode OboError} or `UpstreamUnreachableError`. */
-export async function exchangeOnBehalfOf(assertion: string, options: OboRequestOptions): Promise<OboResult> {
+export function exchangeOnBehalfOf(assertion: string, options: OboRequestOptions): Promise<OboResult> {
+  return inSpan("obo.exchange", { "obo.scope": options.scope }, async (span) => {
+    try {
+      const result = await exchange(assertion, options);
+      oboExchanges.add(1, { result: "ok" });
+      return result;
+    } catch (error) {
+      const result = error instanceof OboError ? error.error : "unreachable";
+      oboExchanges.add(1, { result });
+      if (error instanceof OboError) {
+        span.setAttributes({ "obo.error": error.error, "obo.aadsts": error.aadsts ?? 0, "http.status": error.status });
+      }
+      throw error;
+    }
+  });
+}
+
+async function exchange(assertion: string, options: OboRequestOptions): Promise<OboResult> {
   const { config } = options;
   const tokenEndpoint = `${config.authorityHost}/${config.tenantId}/oauth2/v2.0/token`;
   const body = new URLSearchParams({
