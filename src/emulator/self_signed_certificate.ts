@@ -25,7 +25,7 @@ export interface SelfSignedCertificate {
 /** Generates an RSA-2048 key pair and a certificate for it, signed by itself. */
 export async function createSelfSignedCertificate(
   commonName: string,
-  options: { validDays?: number; notBefore?: Date } = {},
+  options: { validDays?: number; notBefore?: Date; dnsNames?: string[]; ipAddresses?: string[] } = {},
 ): Promise<SelfSignedCertificate> {
   const { privateKey, publicKey } = await crypto.subtle.generateKey(RSA_PARAMS, true, ["sign", "verify"]);
   const spki = new Uint8Array(await crypto.subtle.exportKey("spki", publicKey));
@@ -43,6 +43,7 @@ export async function createSelfSignedCertificate(
     sequence(time(notBefore), time(notAfter)),
     name,
     spki,
+    ...subjectAltNameExtension(options.dnsNames ?? [], options.ipAddresses ?? []),
   );
   const signature = new Uint8Array(await crypto.subtle.sign(RSA_PARAMS.name, privateKey, tbs));
   const der = sequence(tbs, sha256WithRsa, tlv(0x03, concat(new Uint8Array([0]), signature)));
@@ -60,6 +61,17 @@ export async function createSelfSignedCertificate(
 export function toPem(label: string, der: Uint8Array): string {
   const body = der.toBase64().match(/.{1,64}/g)!.join("\n");
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+/** RFC 5280 §4.2.1.6 subjectAltName; TLS clients match host names against it, not against the CN. */
+function subjectAltNameExtension(dnsNames: string[], ipAddresses: string[]): Uint8Array<ArrayBuffer>[] {
+  if (dnsNames.length === 0 && ipAddresses.length === 0) return [];
+  const names = [
+    ...dnsNames.map((name) => tlv(0x82, new TextEncoder().encode(name))),
+    ...ipAddresses.map((ip) => tlv(0x87, new Uint8Array(ip.split(".").map(Number)))),
+  ];
+  const extension = sequence(oid("2.5.29.17"), tlv(0x04, sequence(...names)));
+  return [tlv(0xa3, sequence(extension))];
 }
 
 function tlv(tag: number, value: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -151,3 +151,55 @@ Deno.test("deno serve main.ts serves the declarative export from the environment
   assert.equal(challenge.status, 401);
   await challenge.body?.cancel();
 });
+
+Deno.test("emulator --tls-cert/--tls-key serves HTTPS (for MSAL-based clients); one without the other is refused", async () => {
+  const { createSelfSignedCertificate } = await import("../../src/emulator/self_signed_certificate.ts");
+  const cert = await createSelfSignedCertificate("localhost", {
+    dnsNames: ["localhost"],
+    ipAddresses: ["127.0.0.1"],
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/cert.pem`, cert.certificatePem);
+    await Deno.writeTextFile(`${dir}/key.pem`, cert.privateKeyPem);
+    const half = await runDeno([
+      "run",
+      ...SERVER_FLAGS,
+      "main.ts",
+      "emulator",
+      "--tls-cert",
+      `${dir}/cert.pem`,
+    ]);
+    assert.equal(half.code, 2);
+    assert.match(half.stderr, /--tls-cert and --tls-key must be given together/);
+    await using child = spawnDeno([
+      "run",
+      ...SERVER_FLAGS,
+      "main.ts",
+      "emulator",
+      "--port",
+      "0",
+      "--tls-cert",
+      `${dir}/cert.pem`,
+      "--tls-key",
+      `${dir}/key.pem`,
+    ]);
+    const config = JSON.parse(await child.stdoutLine(/^\{/));
+    assert.match(config.authority, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const client = Deno.createHttpClient({ caCerts: [cert.certificatePem] });
+    try {
+      const response = await fetch(
+        `${config.authority}/${config.tenantId}/v2.0/.well-known/openid-configuration`,
+        {
+          client,
+        },
+      );
+      assert.equal((await response.json()).issuer, `${config.authority}/${config.tenantId}/v2.0`);
+    } finally {
+      client.close();
+    }
+    assert.equal(await child.stop(), 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
