@@ -10,16 +10,20 @@ export function runTool(
   context: McpRequestContext,
   options: { dependencies: FailureDependencies; work: () => Promise<CallToolResult> },
 ): Promise<CallToolResult> {
-  return inSpan(`mcp.tool ${name}`, { "mcp.tool": name, "enduser.hash": context.identity.userHash }, async (span) => {
-    let result: CallToolResult;
-    try {
-      result = await options.work();
-    } catch (error) {
-      result = toolFailure(error, context, options.dependencies);
-    }
-    const outcome = result.isError ? "error" : "ok";
-    span.setAttribute("mcp.tool.result", outcome);
-    toolCalls.add(1, { tool: name, result: outcome });
-    return result;
-  });
+  return inSpan(
+    `mcp.tool ${name}`,
+    { "mcp.tool": name, "enduser.hash": context.identity.userHash },
+    async (span) => {
+      let result: CallToolResult;
+      try {
+        result = await options.work();
+      } catch (error) {
+        result = toolFailure(error, context, options.dependencies);
+      }
+      const outcome = result.isError ? "error" : "ok";
+      span.setAttribute("mcp.tool.result", outcome);
+      toolCalls.add(1, { tool: name, result: outcome });
+      return result;
+    },
+  );
 }

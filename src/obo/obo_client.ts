@@ -38,7 +38,11 @@ export function exchangeOnBehalfOf(assertion: string, options: OboRequestOptions
       const result = error instanceof OboError ? error.error : "unreachable";
       oboExchanges.add(1, { result });
       if (error instanceof OboError) {
-        span.setAttributes({ "obo.error": error.error, "obo.aadsts": error.aadsts ?? 0, "http.status": error.status });
+        span.setAttributes({
+          "obo.error": error.error,
+          "obo.aadsts": error.aadsts ?? 0,
+          "http.status": error.status,
+        });
       }
       throw error;
     }

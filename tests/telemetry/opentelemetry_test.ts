@@ -28,7 +28,9 @@ Deno.test("OTEL_DENO=true exports request, OBO (cache miss then hit), Graph and 
       }
     } else if (path === "/v1/metrics") {
       for (const resource of body.resourceMetrics ?? []) {
-        for (const scope of resource.scopeMetrics ?? []) received.metrics.push(...scope.metrics.map((m: { name: string }) => m.name));
+        for (const scope of resource.scopeMetrics ?? []) {
+          received.metrics.push(...scope.metrics.map((m: { name: string }) => m.name));
+        }
       }
     }
     return Response.json({});
@@ -37,21 +39,24 @@ Deno.test("OTEL_DENO=true exports request, OBO (cache miss then hit), Graph and 
   const port = 20000 + Math.floor(Math.random() * 20000);
   let token = "";
   try {
-    await using child = spawnDeno(["run", ...SERVER_FLAGS, "main.ts", "serve", "--env-file", "/nonexistent"], {
-      AZURE_TENANT_ID: emulator.config.tenantId,
-      AZURE_CLIENT_ID: emulator.config.server.clientId,
-      AZURE_CLIENT_SECRET: emulator.config.server.clientSecret,
-      AZURE_AUTHORITY_HOST: emulator.url,
-      GRAPH_BASE_URL: emulator.url,
-      BASE_URL: `http://127.0.0.1:${port}`,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      OTEL_DENO: "true",
-      OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
-      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
-      OTEL_DENO_CONSOLE: "ignore",
-      OTEL_SERVICE_NAME: "entra-obo-mcp-test",
-    });
+    await using child = spawnDeno(
+      ["run", ...SERVER_FLAGS, "main.ts", "serve", "--env-file", "/nonexistent"],
+      {
+        AZURE_TENANT_ID: emulator.config.tenantId,
+        AZURE_CLIENT_ID: emulator.config.server.clientId,
+        AZURE_CLIENT_SECRET: emulator.config.server.clientSecret,
+        AZURE_AUTHORITY_HOST: emulator.url,
+        GRAPH_BASE_URL: emulator.url,
+        BASE_URL: `http://127.0.0.1:${port}`,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        OTEL_DENO: "true",
+        OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_DENO_CONSOLE: "ignore",
+        OTEL_SERVICE_NAME: "entra-obo-mcp-test",
+      },
+    );
     await child.stderrLine(/"msg":"server_info"/);
     const mcpUrl = `http://127.0.0.1:${port}/mcp`;
     token = await gatewayToken(emulator, mcpUrl);
@@ -66,14 +71,22 @@ Deno.test("OTEL_DENO=true exports request, OBO (cache miss then hit), Graph and 
   for (const name of ["obo.get_token", "obo.exchange", "graph.get_me", "mcp.tool hello"]) {
     assert.ok(names.includes(name), `span ${name} in ${names.join(", ")}`);
   }
-  const cache = received.spans.filter((s) => s.name === "obo.get_token").map((s) => attribute(s, "obo.cache"));
+  const cache = received.spans.filter((s) => s.name === "obo.get_token").map((s) =>
+    attribute(s, "obo.cache")
+  );
   assert.deepEqual(cache, ["miss", "hit"]);
   const requests = received.spans.filter((s) => attribute(s, "entra_obo_mcp.outcome") === "ok");
   assert.ok(requests.length >= 2, "the incoming request spans carry the outcome");
   const exported = JSON.stringify(received);
   assert.ok(!exported.includes(emulator.config.server.clientSecret));
   assert.ok(!exported.includes(token.split(".")[2]), "no bearer token in telemetry");
-  for (const metric of ["entra_obo_mcp.obo.cache_lookups", "entra_obo_mcp.obo.exchanges", "entra_obo_mcp.tool.calls"]) {
+  for (
+    const metric of [
+      "entra_obo_mcp.obo.cache_lookups",
+      "entra_obo_mcp.obo.exchanges",
+      "entra_obo_mcp.tool.calls",
+    ]
+  ) {
     assert.ok(received.metrics.includes(metric), `metric ${metric} in ${received.metrics.join(", ")}`);
   }
 });

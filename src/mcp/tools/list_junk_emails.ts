@@ -8,12 +8,18 @@ import type { McpServer } from "../sdk.ts";
 import type { FailureDependencies } from "../tool_failures.ts";
 
 /** Registers the `list_junk_emails` tool. */
-export function registerListJunkEmailsTool(server: McpServer, dependencies: GraphAccess & FailureDependencies): void {
+export function registerListJunkEmailsTool(
+  server: McpServer,
+  dependencies: GraphAccess & FailureDependencies,
+): void {
   server.registerTool("list_junk_emails", {
     title: "List junk emails",
-    description: "Lists the newest messages in the signed-in user's Junk Email folder (5 unless `count` is given).",
+    description:
+      "Lists the newest messages in the signed-in user's Junk Email folder (5 unless `count` is given).",
     inputSchema: {
-      count: z.number().int().min(1).max(50).optional().describe("How many messages to list (1-50, default 5)."),
+      count: z.number().int().min(1).max(50).optional().describe(
+        "How many messages to list (1-50, default 5).",
+      ),
     },
     outputSchema: {
       count: z.number().int(),
