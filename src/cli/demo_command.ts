@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/mod.ts";
 import { signInDemoUser } from "../emulator/demo_sign_in.ts";
 import { type EmulatorConfig, startEmulator } from "../emulator/mod.ts";
+import { serverEnvironmentFor } from "../emulator/server_env.ts";
 import { createApp } from "../http/app.ts";
 import { createLogger } from "../log/logger.ts";
 import { waitForSignal } from "./signals.ts";
@@ -73,14 +74,7 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   const address = await listening;
   const baseUrl = `http://localhost:${address.port}`;
   const config = loadConfig({
-    AZURE_TENANT_ID: emulator.config.tenantId,
-    AZURE_CLIENT_ID: emulator.config.server.clientId,
-    AZURE_CLIENT_SECRET: emulator.config.server.clientSecret,
-    AZURE_AUTHORITY_HOST: emulator.config.authority,
-    GRAPH_BASE_URL: emulator.config.graph,
-    BASE_URL: baseUrl,
-    HOST: "127.0.0.1",
-    PORT: String(address.port),
+    ...serverEnvironmentFor(emulator.config, { baseUrl, host: "127.0.0.1", port: address.port }),
     LOG_LEVEL: values.verbose ? "info" : "warn",
   });
   const app = await createApp(config, { logger: createLogger({ level: config.logLevel }) });

@@ -1,6 +1,7 @@
 /** The command line as users run it: subcommands in child processes, with the tasks' permission flags. */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../src/emulator/mod.ts";
+import { serverEnvironmentFor } from "../../src/emulator/server_env.ts";
 import { runDeno, SERVER_FLAGS, spawnDeno } from "../helpers/process.ts";
 
 Deno.test("--help and --version", async () => {
@@ -64,16 +65,10 @@ Deno.test("serve: starts from a .env file, logs server_info, answers, and shuts 
   const port = 20000 + Math.floor(Math.random() * 20000);
   await Deno.writeTextFile(
     envFile,
-    [
-      `AZURE_TENANT_ID=${emulator.config.tenantId}`,
-      `AZURE_CLIENT_ID=${emulator.config.server.clientId}`,
-      `AZURE_CLIENT_SECRET=${emulator.config.server.clientSecret}`,
-      `AZURE_AUTHORITY_HOST=${emulator.url}`,
-      `GRAPH_BASE_URL=${emulator.url}`,
-      `BASE_URL=http://127.0.0.1:${port}`,
-      `HOST=127.0.0.1`,
-      `PORT=${port}`,
-    ].join("\n"),
+    Object.entries(
+      serverEnvironmentFor(emulator.config, { baseUrl: `http://127.0.0.1:${port}`, host: "127.0.0.1", port }),
+    )
+      .map(([name, value]) => `${name}=${value}`).join("\n"),
   );
   try {
     await using child = spawnDeno(["run", ...SERVER_FLAGS, "main.ts", "serve", "--env-file", envFile]);
@@ -135,14 +130,7 @@ Deno.test("deno serve main.ts serves the declarative export from the environment
     "--host",
     "127.0.0.1",
     "main.ts",
-  ], {
-    AZURE_TENANT_ID: emulator.config.tenantId,
-    AZURE_CLIENT_ID: emulator.config.server.clientId,
-    AZURE_CLIENT_SECRET: emulator.config.server.clientSecret,
-    AZURE_AUTHORITY_HOST: emulator.url,
-    GRAPH_BASE_URL: emulator.url,
-    BASE_URL: `http://127.0.0.1:${port}`,
-  });
+  ], serverEnvironmentFor(emulator.config, { baseUrl: `http://127.0.0.1:${port}` }));
   await child.stderrLine(/Listening on/);
   const prm = await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`);
   assert.equal(prm.status, 200);

@@ -110,13 +110,24 @@ export async function signIn(
   const code = callback.searchParams.get("code");
   assert.ok(code, `no code: ${callback.search}`);
   assert.equal(discovery.authMethod, "client_secret_post", "Obot uses the first advertised method");
+  return await redeem(emulator, discovery, {
+    grant_type: "authorization_code",
+    code,
+    code_verifier: verifier,
+    redirect_uri: redirectUri,
+  });
+}
+
+/** POSTs a grant to the token endpoint with the static client's secret in the body (client_secret_post). */
+async function redeem(
+  emulator: EmulatorHandle,
+  discovery: GatewayDiscovery,
+  grant: Record<string, string>,
+): Promise<GatewayTokens> {
   const response = await fetch(discovery.tokenEndpoint, {
     method: "POST",
     body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      code_verifier: verifier,
-      redirect_uri: redirectUri,
+      ...grant,
       client_id: emulator.config.client.clientId,
       client_secret: emulator.config.client.clientSecret,
     }),
@@ -137,23 +148,7 @@ export async function refresh(
   discovery: GatewayDiscovery,
   refreshToken: string,
 ): Promise<GatewayTokens> {
-  const response = await fetch(discovery.tokenEndpoint, {
-    method: "POST",
-    body: new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: refreshToken,
-      client_id: emulator.config.client.clientId,
-      client_secret: emulator.config.client.clientSecret,
-    }),
-  });
-  const body = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return {
-    accessToken: body.access_token,
-    refreshToken: body.refresh_token,
-    scope: body.scope,
-    expiresIn: body.expires_in,
-  };
+  return await redeem(emulator, discovery, { grant_type: "refresh_token", refresh_token: refreshToken });
 }
 
 /** The emulator's request counters. */

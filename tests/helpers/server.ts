@@ -1,6 +1,7 @@
 /** Starts the MCP server on a loopback port, configured against a running emulator. */
 import { loadConfig, type ServerConfig } from "../../src/config/mod.ts";
 import type { EmulatorHandle } from "../../src/emulator/mod.ts";
+import { serverEnvironmentFor } from "../../src/emulator/server_env.ts";
 import { type App, type AppOptions, createApp } from "../../src/http/app.ts";
 import { createLogger } from "../../src/log/logger.ts";
 
@@ -31,14 +32,7 @@ export async function startTestServer(
   const { port } = await listening;
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
-    AZURE_TENANT_ID: emulator.config.tenantId,
-    AZURE_CLIENT_ID: emulator.config.server.clientId,
-    AZURE_CLIENT_SECRET: emulator.config.server.clientSecret,
-    AZURE_AUTHORITY_HOST: emulator.config.authority,
-    GRAPH_BASE_URL: emulator.config.graph,
-    BASE_URL: url,
-    HOST: "127.0.0.1",
-    PORT: String(port),
+    ...serverEnvironmentFor(emulator.config, { baseUrl: url, host: "127.0.0.1", port }),
     LOG_LEVEL: "debug",
     ...env,
   });

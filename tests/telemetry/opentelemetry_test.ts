@@ -1,6 +1,7 @@
 /** Deno's built-in OpenTelemetry (OTEL_DENO=true) exports our spans and metrics to an OTLP collector. */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../src/emulator/mod.ts";
+import { serverEnvironmentFor } from "../../src/emulator/server_env.ts";
 import { gatewayToken } from "../helpers/gateway.ts";
 import { callToolRaw } from "../helpers/mcp_http.ts";
 import { SERVER_FLAGS, spawnDeno } from "../helpers/process.ts";
@@ -42,14 +43,11 @@ Deno.test("OTEL_DENO=true exports request, OBO (cache miss then hit), Graph and 
     await using child = spawnDeno(
       ["run", ...SERVER_FLAGS, "main.ts", "serve", "--env-file", "/nonexistent"],
       {
-        AZURE_TENANT_ID: emulator.config.tenantId,
-        AZURE_CLIENT_ID: emulator.config.server.clientId,
-        AZURE_CLIENT_SECRET: emulator.config.server.clientSecret,
-        AZURE_AUTHORITY_HOST: emulator.url,
-        GRAPH_BASE_URL: emulator.url,
-        BASE_URL: `http://127.0.0.1:${port}`,
-        HOST: "127.0.0.1",
-        PORT: String(port),
+        ...serverEnvironmentFor(emulator.config, {
+          baseUrl: `http://127.0.0.1:${port}`,
+          host: "127.0.0.1",
+          port,
+        }),
         OTEL_DENO: "true",
         OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
         OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
