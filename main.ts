@@ -47,9 +47,10 @@ export async function main(args: string[]): Promise<number> {
     case "demo":
       return await runDemoCommand(commandArgs);
     case "setup":
+      // Loaded on demand: `serve` never needs the setup tool (a literal specifier, so `deno compile` bundles it).
+      return await (await import("./src/cli/setup_command.ts")).runSetupCommand(commandArgs);
     case "doctor":
-      console.error(`entra-obo-mcp: "${command}" is not available yet in this build`);
-      return 2;
+      return await (await import("./src/cli/doctor_command.ts")).runDoctorCommand(commandArgs);
     default:
       console.error(`entra-obo-mcp: unknown command "${command}"\n\n${USAGE}`);
       return 2;
