@@ -41,7 +41,8 @@ export function route(
 ): Route {
   return {
     methods: typeof methods === "string" ? [methods] : methods,
-    pattern: new URLPattern({ pathname }),
+    // Graph resolves paths case-insensitively (`/v1.0/Me` works); Entra's paths are matched as written.
+    pattern: new URLPattern({ pathname }, { ignoreCase: service === "graph" }),
     service,
     key: typeof key === "string" ? () => key : key,
     handle,

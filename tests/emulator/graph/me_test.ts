@@ -100,3 +100,12 @@ Deno.test("GET /users/{id|upn} needs a tenant-wide read permission except for on
   assert.equal(missing.status, 404);
   assert.equal(missing.code, "Request_ResourceNotFound");
 });
+
+Deno.test("Graph paths are case-insensitive, as on graph.microsoft.com", async () => {
+  await using emulator = await startEmulator();
+  const user = seededUser(emulator, 0);
+  const token = await graphToken(emulator, user, { scopes: ["User.Read"] });
+  const response = await graphRequest(emulator, "/v1.0/Me", { token });
+  assert.equal(response.status, 200);
+  assert.equal((await response.json()).displayName, user.displayName);
+});
