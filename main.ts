@@ -5,9 +5,6 @@
  * As a module: the default export `{ fetch }` serves the MCP endpoint, for `deno serve main.ts` and
  * Deno Deploy, configured from the environment.
  */
-import { runDemoCommand } from "./src/cli/demo_command.ts";
-import { runEmulatorCommand } from "./src/cli/emulator_command.ts";
-import { runServeCommand } from "./src/cli/serve_command.ts";
 import { createLazyFetch } from "./src/http/lazy_app.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -40,14 +37,15 @@ export async function main(args: string[]): Promise<number> {
   const command = first === undefined || first.startsWith("-") ? "serve" : first;
   const commandArgs = command === first ? rest : args;
   switch (command) {
+    // Commands are loaded on demand so each pays only for its own modules (the MCP SDK alone takes most
+    // of a cold start); the specifiers are literal, so `deno compile` still bundles them all.
     case "serve":
-      return await runServeCommand(commandArgs);
+      return await (await import("./src/cli/serve_command.ts")).runServeCommand(commandArgs);
     case "emulator":
-      return await runEmulatorCommand(commandArgs);
+      return await (await import("./src/cli/emulator_command.ts")).runEmulatorCommand(commandArgs);
     case "demo":
-      return await runDemoCommand(commandArgs);
+      return await (await import("./src/cli/demo_command.ts")).runDemoCommand(commandArgs);
     case "setup":
-      // Loaded on demand: `serve` never needs the setup tool (a literal specifier, so `deno compile` bundles it).
       return await (await import("./src/cli/setup_command.ts")).runSetupCommand(commandArgs);
     case "doctor":
       return await (await import("./src/cli/doctor_command.ts")).runDoctorCommand(commandArgs);

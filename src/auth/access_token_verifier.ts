@@ -53,7 +53,7 @@ export class AccessTokenVerifier {
     if (segments.length !== 3 || segments.some((s) => !/^[A-Za-z0-9_-]*$/.test(s))) {
       throw new InvalidTokenError("the token is not a JWT");
     }
-    const cacheKey = await sha256Base64Url(token);
+    const cacheKey = sha256Base64Url(token);
     const skewMs = this.#config.clockSkewSeconds * 1000;
     const cached = this.#verified.get(cacheKey, Date.now() - skewMs);
     if (cached) return cached;
@@ -153,7 +153,7 @@ export class AccessTokenVerifier {
       scopes,
       tokenVersion: version,
       expiresAt: claims.exp,
-      userHash: (await sha256Base64Url(`${metadata.tenantId}/${claims.oid}`)).slice(0, 16),
+      userHash: sha256Base64Url(`${metadata.tenantId}/${claims.oid}`).slice(0, 16),
     };
   }
 }

@@ -7,7 +7,8 @@ import {
   readEnvironment,
   type ServerConfig,
 } from "../config/mod.ts";
-import { createApp } from "../http/app.ts";
+import { importAndCreateApp, lazyApp } from "../http/lazy_app.ts";
+import { type ClientCredential, createClientCredential } from "../obo/client_credential.ts";
 import { createLogger } from "../log/logger.ts";
 import { VERSION } from "../version.ts";
 import { waitForSignal } from "./signals.ts";
@@ -40,16 +41,23 @@ export async function runServeCommand(args: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await createApp(config, { logger });
+  let credential: ClientCredential;
+  try {
+    // Checked now, so a bad certificate or token file stops start-up instead of failing the first call.
+    credential = await createClientCredential(config.credential, { clientId: config.clientId });
+  } catch (error) {
+    console.error(`entra-obo-mcp: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  }
+  const app = lazyApp(() => importAndCreateApp(config, { logger, credential }));
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({ hostname: config.host, port: config.port, onListen: resolve }, app.fetch);
-  const address = await listening;
-  logger.info("server_info", serverInfo(config, address));
+  logger.info("server_info", serverInfo(config, await listening));
   const signal = await waitForSignal();
   logger.info("shutting down", { signal });
   // shutdown() stops accepting connections and waits for in-flight requests to finish.
   await server.shutdown();
-  app.close();
+  app.current()?.close();
   logger.info("stopped");
   return 0;
 }

@@ -48,6 +48,8 @@ export interface AppParts {
 /** Options for {@linkcode createApp}. */
 export interface AppOptions {
   logger?: Logger;
+  /** The server's credential, if already created (and so checked) by the caller. */
+  credential?: ClientCredential;
   /** How long app-wide OBO failures (consent, credential) are remembered (default 30 s). */
   failureMemoryMs?: number;
 }
@@ -74,7 +76,8 @@ export async function createApp(config: ServerConfig, options: AppOptions = {}):
   });
   keys.startBackgroundRefresh();
   const verifier = new AccessTokenVerifier(config, { metadata, keys });
-  const credential = await createClientCredential(config.credential, { clientId: config.clientId });
+  const credential = options.credential ??
+    await createClientCredential(config.credential, { clientId: config.clientId });
   const health = new ServerHealth();
   const scope = graphScope(config);
   const failures = new FailureMemory({

@@ -1,5 +1,6 @@
 /**
- * `/mcp`: MCP Streamable HTTP, stateless, JSON responses. Order matters: DNS-rebinding checks, then
+ * `/mcp`: MCP Streamable HTTP, stateless, JSON responses. Order matters: DNS-rebinding checks (the Host
+ * check runs for every route in `app.ts`), then
  * authentication on every method (before content negotiation: Obot's first probe sends neither Accept nor
  * Content-Type and must still get the 401 challenge), then size limits, then the SDK transport.
  */
@@ -11,7 +12,8 @@ import type { Logger } from "../log/logger.ts";
 import type { McpRequestContext } from "../mcp/request_context.ts";
 import { toAuthInfo } from "../mcp/request_context.ts";
 import type { McpServerPool } from "../mcp/server.ts";
-import { hostAllowed, originAllowed } from "./request_guards.ts";
+import { originAllowed } from "./request_guards.ts";
+import { checkPostHeaders, parsePostBody, postResponse } from "./streamable_http.ts";
 import { challengeResponse, json, jsonRpcError } from "./responses.ts";
 
 /** Largest accepted request body (1 MiB). */
@@ -50,10 +52,6 @@ export async function handleMcpRequest(
     outcome.outcome = "origin_rejected";
     return json({ error: "forbidden", error_description: "this Origin is not allowed" }, { status: 403 });
   }
-  if (!hostAllowed(request, config)) {
-    outcome.outcome = "host_rejected";
-    return json({ error: "misdirected_request", error_description: "unknown Host" }, { status: 421 });
-  }
   const cors: Record<string, string> = origin
     ? { ...CORS_HEADERS, "access-control-allow-origin": origin, vary: "Origin" }
     : {};
@@ -77,24 +75,24 @@ export async function handleMcpRequest(
     // Stateless server: no standalone SSE stream (GET) and no sessions to delete (DELETE).
     return withHeaders(jsonRpcError(405, -32000, "Method not allowed.", { allow: "POST" }), cors);
   }
+  const unacceptable = checkPostHeaders(request);
+  if (unacceptable) {
+    outcome.outcome = `status_${unacceptable.status}`;
+    return withHeaders(unacceptable, cors);
+  }
   const body = await readBody(request);
   if (body === "too_large") {
     outcome.outcome = "too_large";
     return withHeaders(jsonRpcError(413, -32000, `Request body exceeds ${MAX_BODY_BYTES} bytes.`), cors);
   }
-  let parsedBody: unknown;
-  try {
-    parsedBody = JSON.parse(body);
-  } catch {
-    outcome.outcome = "parse_error";
-    return withHeaders(jsonRpcError(400, -32700, "Parse error: Invalid JSON"), cors);
+  const post = parsePostBody(body);
+  if (post instanceof Response) {
+    outcome.outcome = "invalid_json_rpc";
+    return withHeaders(post, cors);
   }
 
-  const transportRequest = new Request(request.url, { method: "POST", headers: request.headers });
-  const response = await pool.handle(transportRequest, {
-    parsedBody,
-    authInfo: toAuthInfo(context, mcpResourceUrl(config)),
-  });
+  const responses = await pool.exchange(post.messages, toAuthInfo(context, mcpResourceUrl(config)));
+  const response = postResponse(responses, post.batch);
   if (context.challenge) {
     // A tool found that Entra needs the user to sign in again: answer 401 with the challenge so a capable
     // client can re-authenticate or step up, and keep the JSON-RPC body so the tool's explanation still
@@ -134,6 +132,8 @@ async function readBody(request: Request): Promise<string | "too_large"> {
     return "too_large";
   }
   if (!request.body) return "";
+  // With a declared length within the limit, Deno enforces the length itself: read it in one go.
+  if (request.headers.has("content-length")) return await request.text();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body) {

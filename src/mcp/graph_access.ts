@@ -28,7 +28,7 @@ export async function withGraphToken<T>(
   } catch (error) {
     if (!(error instanceof GraphApiError) || error.status !== 401) throw error;
     context.logger.info("graph rejected a cached token; exchanging again", { code: error.code });
-    await access.tokens.evict(context.assertion);
+    access.tokens.evict(context.assertion);
     return await call(await access.tokens.getToken(context.assertion));
   }
 }

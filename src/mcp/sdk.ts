@@ -9,3 +9,11 @@ export { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 export { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 export type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types";
 export type { CallToolResult } from "@modelcontextprotocol/sdk/types";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export {
+  JSONRPCMessageSchema,
+  ListToolsRequestSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
+export type { JSONRPCMessage, MessageExtraInfo, RequestId } from "@modelcontextprotocol/sdk/types";
+export type { Transport } from "@modelcontextprotocol/sdk/shared/transport";

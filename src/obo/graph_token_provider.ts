@@ -50,7 +50,7 @@ export class GraphTokenProvider {
         oboCacheLookups.add(1, { outcome: value });
         this.#options.onLookup?.(value);
       };
-      const key = await this.#key(assertion);
+      const key = this.#key(assertion);
       const cached = this.#cache.get(key);
       if (cached) {
         outcome("hit");
@@ -78,11 +78,11 @@ export class GraphTokenProvider {
   }
 
   /** Forgets the cached token for `assertion` (e.g. after Graph rejected it with 401). */
-  async evict(assertion: string): Promise<void> {
-    this.#cache.delete(await this.#key(assertion));
+  evict(assertion: string): void {
+    this.#cache.delete(this.#key(assertion));
   }
 
-  #key(assertion: string): Promise<string> {
+  #key(assertion: string): string {
     return sha256Base64Url(`${this.#options.scope}\n${assertion}`);
   }
 

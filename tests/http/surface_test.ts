@@ -225,3 +225,53 @@ Deno.test("logs carry request id, user hash, status and outcome, and never the t
   assert.match(String(line.user), /^[A-Za-z0-9_-]{16}$/);
   assert.ok(!JSON.stringify(server.logs).includes(token.split(".")[2]));
 });
+
+Deno.test("after authentication, Streamable HTTP negotiation: 406, 415, unsupported protocol version, invalid JSON-RPC", async () => {
+  await using emulator = await startEmulator();
+  await using server = await startTestServer(emulator);
+  const token = await mintServerToken(emulator);
+  const list = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+  const cases: Array<[Record<string, string>, string, number, number]> = [
+    [{ accept: "application/json" }, list, 406, -32000],
+    [{ "content-type": "text/plain" }, list, 415, -32000],
+    [{ "mcp-protocol-version": "1999-01-01" }, list, 400, -32000],
+    [{}, JSON.stringify({ hello: "world" }), 400, -32700],
+    [
+      {},
+      JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }))),
+      400,
+      -32600,
+    ],
+    [
+      {},
+      JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", id: 1, method: "ping" }]),
+      400,
+      -32600,
+    ],
+  ];
+  for (const [headers, body, status, code] of cases) {
+    const response = await post(server.mcpUrl, token, body, headers);
+    assert.equal(response.status, status, JSON.stringify(headers) + body.slice(0, 60));
+    assert.equal((await response.json()).error.code, code);
+  }
+});
+
+Deno.test("a batch gets an array of responses in request order; a missing MCP-Protocol-Version is tolerated", async () => {
+  await using emulator = await startEmulator();
+  await using server = await startTestServer(emulator);
+  const token = await mintServerToken(emulator);
+  const response = await post(
+    server.mcpUrl,
+    token,
+    JSON.stringify([
+      { jsonrpc: "2.0", id: "b", method: "tools/list" },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: "a", method: "ping" },
+    ]),
+  );
+  assert.equal(response.status, 200);
+  const body = await response.json();
+  assert.deepEqual(body.map((r: { id: string }) => r.id), ["b", "a"]);
+  assert.equal(body[0].result.tools.length, 2);
+  assert.deepEqual(body[1].result, {});
+});
