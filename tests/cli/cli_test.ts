@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../../src/emulator/mod.ts";
 import { serverEnvironmentFor } from "../../src/emulator/server_env.ts";
+import { followDemoInstructions } from "../helpers/demo.ts";
 import { runDeno, SERVER_FLAGS, spawnDeno } from "../helpers/process.ts";
 
 Deno.test("--help and --version", async () => {
@@ -88,35 +89,7 @@ Deno.test("serve: starts from a .env file, logs server_info, answers, and shuts 
 });
 
 Deno.test("demo: following its printed instructions gets 'Hello, <name>!'", async () => {
-  await using child = spawnDeno([
-    "run",
-    ...SERVER_FLAGS,
-    "main.ts",
-    "demo",
-    "--port",
-    "0",
-    "--emulator-port",
-    "0",
-  ]);
-  await child.stdoutLine(/^Press Ctrl\+C to stop\.$/);
-  const text = child.output().stdout.join("\n");
-  const token = text.match(/^TOKEN=(\S+)$/m)![1];
-  const mcpUrl = text.match(/^ {2}MCP server\s+(\S+)$/m)![1];
-  const user = text.match(/A bearer token for (.+) \(/)![1];
-  const body = text.match(/-d '(.+)'$/m)![1];
-  const response = await fetch(mcpUrl, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      accept: "application/json, text/event-stream",
-      "content-type": "application/json",
-    },
-    body,
-  });
-  assert.equal(response.status, 200);
-  const result = await response.json();
-  assert.equal(result.result.content[0].text, `Hello, ${user}!`);
-  assert.equal(await child.stop("SIGINT"), 0);
+  await followDemoInstructions(SERVER_FLAGS);
 });
 
 Deno.test("deno serve main.ts serves the declarative export from the environment", async () => {

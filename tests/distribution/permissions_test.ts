@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { COMPILE_PERMISSIONS } from "../../scripts/compile.ts";
 import { startEmulator } from "../../src/emulator/mod.ts";
+import { followDemoInstructions } from "../helpers/demo.ts";
 import { callToolRaw, emulatorAdmin } from "../helpers/mcp_http.ts";
 import { runDeno, spawnDeno } from "../helpers/process.ts";
 import { mintServerToken } from "../helpers/tokens.ts";
@@ -79,26 +80,7 @@ Deno.test("compile permissions: serve reads --env-file, verifies, exchanges, cal
 });
 
 Deno.test("compile permissions: demo --port 0 --emulator-port 0 answers as its instructions say", async () => {
-  await using child = spawnDeno([
-    "run",
-    ...COMPILE_PERMISSIONS,
-    "main.ts",
-    "demo",
-    "--port",
-    "0",
-    "--emulator-port",
-    "0",
-  ]);
-  await child.stdoutLine(/^Press Ctrl\+C to stop\.$/);
-  const text = child.output().stdout.join("\n");
-  const token = text.match(/^TOKEN=(\S+)$/m)![1];
-  const mcpUrl = text.match(/^ {2}MCP server\s+(\S+)$/m)![1];
-  const user = text.match(/A bearer token for (.+) \(/)![1];
-  const hello = await callToolRaw(mcpUrl, token, "hello");
-  assert.equal(hello.status, 200);
-  assert.equal(hello.text, `Hello, ${user}!`);
-  assert.equal(await child.stop("SIGINT"), 0);
-  assert.doesNotMatch(child.output().stderr.join("\n"), PERMISSION_FAILURE);
+  await followDemoInstructions(COMPILE_PERMISSIONS);
 });
 
 Deno.test("compile permissions: emulator --port 0 serves discovery and signing keys, stops on SIGTERM", async () => {
