@@ -1,8 +1,8 @@
 /**
  * `/mcp`: MCP Streamable HTTP, stateless, JSON responses. Order matters: DNS-rebinding checks (the Host
- * check runs for every route in `app.ts`), then
- * authentication on every method (before content negotiation: Obot's first probe sends neither Accept nor
- * Content-Type and must still get the 401 challenge), then size limits, then the SDK transport.
+ * check runs for every route in `app.ts`), then authentication on every method (before content
+ * negotiation: Obot's first probe sends neither Accept nor Content-Type and must still get the 401
+ * challenge), then Streamable HTTP negotiation and size limits, then a pooled, connected MCP server.
  */
 import { bearerTokenOf } from "../auth/bearer_token.ts";
 import { AuthUnavailableError, BearerChallengeError } from "../auth/errors.ts";
