@@ -81,6 +81,8 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   handler.fetch = app.fetch;
 
   const tokens = await signInDemoUser(emulator.config, user.userPrincipalName);
+  // The demo's purpose is a ready bearer token for a person to paste (issue 2): an emulator-issued token for a
+  // demo user, printed once to stdout, never to a log. The server's logs never carry tokens.
   console.log(instructions(emulator.config, `${baseUrl}/mcp`, user, tokens.accessToken));
   await waitForSignal();
   await server.shutdown();
